@@ -46,6 +46,12 @@ export class AuditNotBreakGlassError extends AuditError {
   override readonly code = AuditNotBreakGlassError.code;
 }
 
+/** Pruning stopped: the checkpoint it would anchor on disagrees with the events (keep them as evidence). */
+export class AuditPruneRefusedError extends AuditError {
+  static override readonly code = 'AUDIT_PRUNE_REFUSED';
+  override readonly code = AuditPruneRefusedError.code;
+}
+
 /** The checkpoint signing key file is unreadable or not an Ed25519 private JWK. */
 export class AuditKeyError extends AuditError {
   static override readonly code = 'AUDIT_KEY_INVALID';

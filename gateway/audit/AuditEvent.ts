@@ -73,3 +73,8 @@ export interface AuditReceipt {
   seq: number;
   hash: string;
 }
+
+/** An event as governance queries return it: the stored record (parsed from its canonical bytes) and its hash. */
+export interface AuditEventNode extends AuditEventRecord {
+  hash: string;
+}

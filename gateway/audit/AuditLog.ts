@@ -47,6 +47,8 @@ export interface AuditLog {
   readonly logId: string;
   /** The public half of the checkpoint key, for exports and verifiers. */
   readonly publicJwk: JWK;
+  /** The store the log writes to (tagged `audit`), for the governance queries. */
+  readonly sql: Sql;
   /**
    * Appends one event. Resolves only once the event is committed (PostgreSQL COMMIT returned), with its
    * sequence number and chain hash. Rejects with AuditUnavailableError when the store cannot commit (or not
@@ -224,6 +226,7 @@ export async function openAuditLog(options: AuditLogOptions): Promise<AuditLog> 
   return {
     logId,
     publicJwk: key.publicJwk,
+    sql,
     record(event) {
       if (closed) return Promise.reject(new AuditClosedError('the audit log is closed'));
       let record: AuditEventRecord;
