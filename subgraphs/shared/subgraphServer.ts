@@ -31,13 +31,15 @@ export interface StartSubgraphOptions {
   gatewayKey: GatewayKey;
   port?: number;
   host?: string;
+  /** Observes each verified request body (the tests use it to see exactly what an agency was asked). */
+  onRequest?: (body: unknown) => void;
 }
 
 /**
  * Serves one agency over HTTP: POST /graphql (gateway-signed token required), GET /healthz (the process is
  * alive) and GET /readyz (its store answers). Inline tracing is off: it costs CPU on every request.
  */
-export async function startSubgraph({ agency, sql, gatewayKey, port = 0, host = '127.0.0.1' }: StartSubgraphOptions): Promise<RunningSubgraph> {
+export async function startSubgraph({ agency, sql, gatewayKey, port = 0, host = '127.0.0.1', onRequest }: StartSubgraphOptions): Promise<RunningSubgraph> {
   type Ctx = AgencyContext<unknown>;
   const schema = buildSubgraphSchema({ typeDefs: parse(subgraphSdl(agency)), resolvers: agency.resolvers as never });
   const apollo = new ApolloServer<Ctx>({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()], introspection: false });
@@ -68,6 +70,7 @@ export async function startSubgraph({ agency, sql, gatewayKey, port = 0, host = 
           throw error;
         }
         const body = await readJsonBody(req);
+        onRequest?.(body);
         await runApollo(apollo, req, res, body, async () => ({ caller, loaders: agency.createLoaders(sql) }));
       } catch (error) {
         if (error instanceof RequestBodyError) return sendErrors(res, error.status, [{ message: error.message, extensions: { code: error.code } }]);

@@ -1,0 +1,76 @@
+import { Agent } from 'node:http';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import fetch from 'node-fetch';
+import type { SubgraphConfig } from './config.js';
+import type { SubgraphSigner } from './identity/subgraphSigner.js';
+import { PolicyGateway, type AuditSink, type PolicyGatewayLogger } from './PolicyGateway.js';
+import type { RequestContext } from './RequestContext.js';
+
+/** Keep-alive with a bounded socket pool toward the subgraphs (Apollo's own performance advice). */
+const agent = new Agent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 10_000 });
+const keepAliveFetch = ((url: string, init: Record<string, unknown>) => fetch(url, { ...init, agent })) as unknown as typeof fetch;
+
+/** Sends each subgraph request with a gateway-signed token naming the caller, role, purpose and request id. */
+class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
+  constructor(private readonly agency: string, url: string, private readonly signer: SubgraphSigner) {
+    super({ url, fetcher: keepAliveFetch as never });
+  }
+
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestContext>): Promise<void> {
+    const ctx = context as Partial<RequestContext> | undefined;
+    const token = await this.signer.sign(
+      {
+        sub: ctx?.caller?.sub ?? 'mash-gateway',
+        name: ctx?.caller?.name ?? null,
+        role: ctx?.caller?.role ?? 'GATEWAY',
+        org: ctx?.caller?.org ?? null,
+        purpose: ctx?.purpose ?? null,
+        rid: ctx?.requestId ?? 'gateway-internal',
+      },
+      this.agency,
+    );
+    request.http?.headers.set('authorization', `Bearer ${token}`);
+    if (ctx?.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
+  }
+}
+
+export interface GatewayParts {
+  apollo: ApolloServer<RequestContext>;
+  policyGateway: PolicyGateway;
+}
+
+export interface CreateGatewayOptions {
+  supergraphSdl: string;
+  subgraphs: ReadonlyArray<SubgraphConfig>;
+  signer: SubgraphSigner;
+  audit: AuditSink | null;
+  logger: PolicyGatewayLogger;
+}
+
+/** Apollo Server + Apollo Gateway over the committed supergraph, behind the policy executor. */
+export async function createGateway({ supergraphSdl, subgraphs, signer, audit, logger }: CreateGatewayOptions): Promise<GatewayParts> {
+  const urls = new Map(subgraphs.map((s) => [s.agency.name, s.url]));
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => new SignedDataSource(name, urls.get(name) ?? (url as string), signer),
+  });
+  const policyGateway = new PolicyGateway(gateway, { supergraphSdl, audit, logger });
+  const titles = new Map(subgraphs.map((s) => [s.agency.name, s.agency.title]));
+  const apollo = new ApolloServer<RequestContext>({
+    gateway: policyGateway,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
+    formatError(formatted) {
+      // Name the agency behind a subgraph failure in plain words, so a partial answer says what is missing.
+      const service = formatted.extensions?.['serviceName'];
+      if (typeof service === 'string' && titles.has(service)) {
+        return { ...formatted, message: `${titles.get(service)} is unavailable: ${formatted.message}`, extensions: { ...formatted.extensions, agency: service } };
+      }
+      return formatted;
+    },
+  });
+  await apollo.start();
+  return { apollo, policyGateway };
+}
