@@ -3,6 +3,7 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import fetch from 'node-fetch';
+import { GraphQLError } from 'graphql';
 import type { SubgraphConfig } from './config.js';
 import type { SubgraphSigner } from './identity/subgraphSigner.js';
 import { PolicyGateway, type AuditSink, type PolicyGatewayLogger } from './PolicyGateway.js';
@@ -14,8 +15,14 @@ const keepAliveFetch = ((url: string, init: Record<string, unknown>) => fetch(ur
 
 /** Sends each subgraph request with a gateway-signed token naming the caller, role, purpose and request id. */
 class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
-  constructor(private readonly agency: string, url: string, private readonly signer: SubgraphSigner) {
+  constructor(private readonly agency: string, private readonly title: string, url: string, private readonly signer: SubgraphSigner) {
     super({ url, fetcher: keepAliveFetch as never });
+  }
+
+  /** A failed fetch names the agency, so a partial answer tells the practitioner which record is missing. */
+  override didEncounterError(error: Error): never {
+    if (error instanceof GraphQLError) throw error;
+    throw new GraphQLError(`${this.title} is unavailable: ${error.message}`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', agency: this.agency } });
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestContext>): Promise<void> {
@@ -52,12 +59,12 @@ export interface CreateGatewayOptions {
 /** Apollo Server + Apollo Gateway over the committed supergraph, behind the policy executor. */
 export async function createGateway({ supergraphSdl, subgraphs, signer, audit, logger }: CreateGatewayOptions): Promise<GatewayParts> {
   const urls = new Map(subgraphs.map((s) => [s.agency.name, s.url]));
+  const titles = new Map(subgraphs.map((s) => [s.agency.name, s.agency.title]));
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SignedDataSource(name, urls.get(name) ?? (url as string), signer),
+    buildService: ({ name, url }) => new SignedDataSource(name, titles.get(name) ?? name, urls.get(name) ?? (url as string), signer),
   });
   const policyGateway = new PolicyGateway(gateway, { supergraphSdl, audit, logger });
-  const titles = new Map(subgraphs.map((s) => [s.agency.name, s.agency.title]));
   const apollo = new ApolloServer<RequestContext>({
     gateway: policyGateway,
     includeStacktraceInErrorResponses: false,
@@ -65,7 +72,7 @@ export async function createGateway({ supergraphSdl, subgraphs, signer, audit, l
     formatError(formatted) {
       // Name the agency behind a subgraph failure in plain words, so a partial answer says what is missing.
       const service = formatted.extensions?.['serviceName'];
-      if (typeof service === 'string' && titles.has(service)) {
+      if (typeof service === 'string' && titles.has(service) && formatted.extensions?.['agency'] === undefined) {
         return { ...formatted, message: `${titles.get(service)} is unavailable: ${formatted.message}`, extensions: { ...formatted.extensions, agency: service } };
       }
       return formatted;
