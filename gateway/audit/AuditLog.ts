@@ -29,7 +29,11 @@ export interface AuditLogOptions {
   checkpointEvery?: number;
   /** Most events written in one transaction. Default 2000. */
   maxBatch?: number;
-  /** A `record` not committed within this many ms rejects with AUDIT_UNAVAILABLE. Default 10000. */
+  /**
+   * A `record` not committed within this many ms rejects with AUDIT_UNAVAILABLE. Default 10000. If its batch
+   * was already sent, the event may still commit: the log can then over-report a disclosure that was
+   * withheld, never under-report one that was made. Events not yet sent when their wait ends are dropped.
+   */
   commitTimeoutMs?: number;
   logger?: AuditLogger;
 }
@@ -59,7 +63,10 @@ export interface AuditLog {
   /** Signs a checkpoint at the current head if it has none yet; returns it (null when nothing new). */
   flushCheckpoint(): Promise<SignedCheckpoint | null>;
   stats(): AuditLogStats;
-  /** Waits for pending records, then checkpoints the head. Does not close `sql` (the caller owns it). */
+  /**
+   * Waits for pending records, then checkpoints the head. Does not close `sql` (the caller owns it). Rejects
+   * with AUDIT_UNAVAILABLE when that final checkpoint cannot be written (the events themselves are committed).
+   */
   close(): Promise<void>;
 }
 
