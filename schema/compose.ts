@@ -1,14 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { agencies } from '../subgraphs/registry.js';
 import { agencyInputs, composeSupergraph, SUPERGRAPH_FILE } from './composeSupergraph.js';
 
 /**
  * `npm run compose`: composes the agency subgraphs into schema/supergraph.graphql and checks the data-protection
  * annotations. `npm run compose -- --check` changes nothing and fails if the committed file is stale.
+ * `--agreement FILE` checks a draft information sharing agreement against the subgraphs instead of the committed one.
  */
-const check = process.argv.includes('--check');
-const outcome = composeSupergraph(agencyInputs(agencies));
+const { values } = parseArgs({ options: { check: { type: 'boolean' }, agreement: { type: 'string' } } });
+const check = values.check === true || values.agreement !== undefined;
+const outcome = composeSupergraph(agencyInputs(agencies), values.agreement ? { agreementText: readFileSync(values.agreement, 'utf8') } : {});
 if (outcome.errors.length > 0 || !outcome.supergraphSdl) {
   console.error(`Composition failed (${outcome.errors.length} problem${outcome.errors.length === 1 ? '' : 's'}):`);
   for (const e of outcome.errors) console.error(`  ✗ ${e}`);
@@ -19,7 +22,9 @@ let current = '';
 try {
   current = readFileSync(file, 'utf8');
 } catch {}
-if (check) {
+if (values.agreement) {
+  console.log(`The draft agreement ${values.agreement} composes cleanly with the subgraphs (${outcome.policy!.fields.size} classified coordinates).`);
+} else if (check) {
   if (current !== outcome.supergraphSdl) {
     console.error(`${file} is stale: run npm run compose and commit it.`);
     process.exit(1);
