@@ -30,6 +30,8 @@ export interface Config {
   databaseUrl: string | null;
   audit: AuditConfig;
   subgraphs: SubgraphConfig[];
+  /** The governance subgraph (over the audit log) always runs in the gateway process. */
+  governancePort: number;
   auth: AuthConfig;
   policyMode: 'enforce' | 'dry-run';
   seedChildren: number;
@@ -74,7 +76,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, agencies: ReadonlyArray<Agenc
     const p = int(`${agency.envPrefix}_PORT`, own, 0, 65535);
     return external ? { agency, url: external, port: null } : { agency, url: `http://127.0.0.1:${p}/graphql`, port: p };
   });
+  const governancePort = int('GOVERNANCE_PORT', port === 0 ? 0 : port + 5, 0, 65535);
   const used = new Map<number, string>([[port, 'PORT']]);
+  if (governancePort !== 0) used.set(governancePort, 'GOVERNANCE_PORT');
   for (const s of subgraphs) {
     if (s.port === null || s.port === 0) continue;
     const clash = used.get(s.port);
@@ -119,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, agencies: ReadonlyArray<Agenc
     databaseUrl,
     audit: audit as AuditConfig,
     subgraphs,
+    governancePort,
     auth,
     policyMode: mode as Config['policyMode'],
     seedChildren: int('SEED_CHILDREN', 300, 5, 1_000_000),

@@ -4,7 +4,6 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import fetch from 'node-fetch';
 import { GraphQLError } from 'graphql';
-import type { SubgraphConfig } from './config.js';
 import type { SubgraphSigner } from './identity/subgraphSigner.js';
 import { PolicyGateway, type AuditSink, type PolicyGatewayLogger } from './PolicyGateway.js';
 import type { RequestContext } from './RequestContext.js';
@@ -48,18 +47,25 @@ export interface GatewayParts {
   policyGateway: PolicyGateway;
 }
 
+/** A subgraph the gateway routes to: its supergraph name, a plain-words title and where it answers. */
+export interface ServiceEndpoint {
+  name: string;
+  title: string;
+  url: string;
+}
+
 export interface CreateGatewayOptions {
   supergraphSdl: string;
-  subgraphs: ReadonlyArray<SubgraphConfig>;
+  services: ReadonlyArray<ServiceEndpoint>;
   signer: SubgraphSigner;
   audit: AuditSink | null;
   logger: PolicyGatewayLogger;
 }
 
 /** Apollo Server + Apollo Gateway over the committed supergraph, behind the policy executor. */
-export async function createGateway({ supergraphSdl, subgraphs, signer, audit, logger }: CreateGatewayOptions): Promise<GatewayParts> {
-  const urls = new Map(subgraphs.map((s) => [s.agency.name, s.url]));
-  const titles = new Map(subgraphs.map((s) => [s.agency.name, s.agency.title]));
+export async function createGateway({ supergraphSdl, services, signer, audit, logger }: CreateGatewayOptions): Promise<GatewayParts> {
+  const urls = new Map(services.map((s) => [s.name, s.url]));
+  const titles = new Map(services.map((s) => [s.name, s.title]));
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new SignedDataSource(name, titles.get(name) ?? name, urls.get(name) ?? (url as string), signer),
@@ -70,10 +76,10 @@ export async function createGateway({ supergraphSdl, subgraphs, signer, audit, l
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
     formatError(formatted) {
-      // Name the agency behind a subgraph failure in plain words, so a partial answer says what is missing.
+      // Tag errors from a subgraph with its agency, so a client can tell which record an error is about.
       const service = formatted.extensions?.['serviceName'];
       if (typeof service === 'string' && titles.has(service) && formatted.extensions?.['agency'] === undefined) {
-        return { ...formatted, message: `${titles.get(service)} is unavailable: ${formatted.message}`, extensions: { ...formatted.extensions, agency: service } };
+        return { ...formatted, extensions: { ...formatted.extensions, agency: service } };
       }
       return formatted;
     },

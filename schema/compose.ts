@@ -11,7 +11,8 @@ import { agencyInputs, composeSupergraph, SUPERGRAPH_FILE } from './composeSuper
  */
 const { values } = parseArgs({ options: { check: { type: 'boolean' }, agreement: { type: 'string' } } });
 const check = values.check === true || values.agreement !== undefined;
-const outcome = composeSupergraph(agencyInputs(agencies), values.agreement ? { agreementText: readFileSync(values.agreement, 'utf8') } : {});
+const inputs = agencyInputs(agencies);
+const outcome = composeSupergraph(inputs, values.agreement ? { agreementText: readFileSync(values.agreement, 'utf8') } : {});
 if (outcome.errors.length > 0 || !outcome.supergraphSdl) {
   console.error(`Composition failed (${outcome.errors.length} problem${outcome.errors.length === 1 ? '' : 's'}):`);
   for (const e of outcome.errors) console.error(`  ✗ ${e}`);
@@ -33,7 +34,7 @@ if (values.agreement) {
 } else {
   writeFileSync(file, outcome.supergraphSdl);
   const policy = outcome.policy!;
-  console.log(`Composed ${agencies.length} subgraphs (${agencies.map((a) => a.name).join(', ')}) into ${file}`);
+  console.log(`Composed ${inputs.length} subgraphs (${inputs.map((i) => i.name).join(', ')}) into ${file}`);
   console.log(`  ${policy.fields.size} classified field coordinates, policy version ${policy.version.slice(0, 12)}`);
   if (outcome.hints.length > 0) console.log(`  ${outcome.hints.length} composition hint(s):\n${outcome.hints.map((h) => `    - ${h}`).join('\n')}`);
 }

@@ -6,6 +6,7 @@ import { checkPolicy, checkSubgraphConflicts } from '../gateway/policy/checks.js
 import { PolicyDefinitionError } from '../gateway/policy/errors.js';
 import { Policy } from '../gateway/policy/Policy.js';
 import type { Agency } from '../subgraphs/shared/agency.js';
+import { GOVERNANCE, governanceSdl } from '../gateway/governance/startGovernance.js';
 import { subgraphSdl } from '../subgraphs/shared/subgraphServer.js';
 
 export const SUPERGRAPH_FILE = new URL('./supergraph.graphql', import.meta.url);
@@ -27,8 +28,12 @@ export interface ComposeInput {
   url?: string;
 }
 
+/** Every subgraph of the supergraph: the registered agencies and the gateway's own governance subgraph. */
 export function agencyInputs(agencies: ReadonlyArray<Agency>): ComposeInput[] {
-  return agencies.map((a) => ({ name: a.name, sdl: subgraphSdl(a), url: `http://localhost:${DEFAULT_BASE_PORT + a.portOffset}/graphql` }));
+  return [
+    ...agencies.map((a) => ({ name: a.name, sdl: subgraphSdl(a), url: `http://localhost:${DEFAULT_BASE_PORT + a.portOffset}/graphql` })),
+    { name: GOVERNANCE.name, sdl: governanceSdl(), url: `http://localhost:${DEFAULT_BASE_PORT + GOVERNANCE.portOffset}/graphql` },
+  ];
 }
 
 /** Composes the subgraphs with @apollo/composition, then runs the data-protection checks on the result. */

@@ -76,7 +76,7 @@ describe('the federated child view on the embedded store', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect((await ready.json()).checks.map((c: { name: string }) => c.name)).toEqual(['police', 'education', 'health', 'social-care', 'audit']);
+    expect((await ready.json()).checks.map((c: { name: string }) => c.name)).toEqual(['police', 'education', 'health', 'social-care', 'governance', 'audit']);
   });
 
   it('refuses a direct request to an agency that the gateway did not sign', async () => {

@@ -29,7 +29,7 @@ export class GatewayTokenError extends Error {
 export type GatewayKey = JWTVerifyGetKey | CryptoKey | KeyObject;
 
 /** Returns a function that verifies the `Authorization` header of a request to the agency `audience`. */
-export function gatewayTokenVerifier(key: GatewayKey, audience: string): (authorization: string | undefined) => Promise<GatewayClaims> {
+export function gatewayTokenVerifier(key: GatewayKey, audience: string, maxTokenAgeSeconds = GATEWAY_TOKEN_TTL_SECONDS * 2): (authorization: string | undefined) => Promise<GatewayClaims> {
   return async (authorization) => {
     const match = /^Bearer (\S+)$/.exec(authorization ?? '');
     if (!match) throw new GatewayTokenError('This agency answers only the MASH gateway: a gateway-signed bearer token is required.');
@@ -38,7 +38,7 @@ export function gatewayTokenVerifier(key: GatewayKey, audience: string): (author
         issuer: GATEWAY_ISSUER,
         audience,
         algorithms: ['EdDSA'],
-        maxTokenAge: GATEWAY_TOKEN_TTL_SECONDS * 2,
+        maxTokenAge: maxTokenAgeSeconds,
         clockTolerance: 5,
       });
       if (typeof payload.sub !== 'string' || typeof payload['role'] !== 'string' || typeof payload['rid'] !== 'string') {
