@@ -51,6 +51,11 @@ export async function createAuthenticator(config: AuthConfig, dataDir: string, r
     describe = `JWKS at ${config.url}`;
   }
 
+  // A verified token is remembered until it expires: the same bytes verify the same way, and a client sends
+  // one token with many requests. Only successes are kept, so a bad token is checked (and refused) every time.
+  const verified = new Map<string, { caller: Caller; expiresAt: number }>();
+  const MAX_CACHED = 10_000;
+
   return {
     devIssuer,
     describe,
@@ -58,6 +63,11 @@ export async function createAuthenticator(config: AuthConfig, dataDir: string, r
       if (!authorization) throw new AuthenticationError('Sign in: send Authorization: Bearer <token>.', 'TOKEN_MISSING');
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       if (!match) throw new AuthenticationError('The Authorization header must be "Bearer <token>".', 'TOKEN_MALFORMED');
+      const cached = verified.get(match[1] as string);
+      if (cached) {
+        if (Date.now() < cached.expiresAt) return cached.caller;
+        verified.delete(match[1] as string);
+      }
       let payload;
       try {
         ({ payload } = await jwtVerify(match[1] as string, keys, {
@@ -81,12 +91,15 @@ export async function createAuthenticator(config: AuthConfig, dataDir: string, r
       const role = payload['role'];
       if (typeof role !== 'string' || role === '') throw new ForbiddenError('The token carries no role claim.');
       if (!roles.has(role)) throw new ForbiddenError(`Role "${role.slice(0, 60)}" is not a MASH role this gateway serves (known: ${[...roles].join(', ')}).`);
-      return {
+      const caller: Caller = {
         sub: payload.sub as string,
         name: typeof payload['name'] === 'string' ? payload['name'] : null,
         role,
         org: typeof payload['org'] === 'string' ? payload['org'] : null,
       };
+      if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value as string);
+      verified.set(match[1] as string, { caller, expiresAt: (payload.exp as number) * 1000 + config.clockTolerance * 1000 });
+      return caller;
     },
   };
 }
