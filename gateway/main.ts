@@ -26,6 +26,7 @@ try {
     `  GraphQL   ${base}/graphql        (policy: ${config.policyMode}; identity: ${stack.authenticator.describe})`,
     `  Health    ${base}/healthz   ${base}/readyz`,
     ...config.subgraphs.map((s) => `  ${s.agency.title.padEnd(24)} ${s.url}`),
+    `  ${'Information governance'.padEnd(24)} ${stack.governanceUrl}`,
     `  Store     ${stack.sql?.describe ?? 'agency subgraphs run elsewhere'}; audit: ${stack.auditSql.describe}`,
     '',
     'Try it:',

@@ -37,6 +37,8 @@ export interface Stack {
   url: string;
   port: number;
   subgraphs: RunningAgency[];
+  /** The governance subgraph's URL (served by this process). */
+  governanceUrl: string;
   /** The agencies' store (absent when every subgraph runs elsewhere). */
   sql: Sql | null;
   auditSql: Sql;
@@ -151,7 +153,7 @@ export async function startStack(config: Config, options: StartStackOptions = {}
         }),
     );
     const port = (server.address() as AddressInfo).port;
-    return { url: `http://${config.host}:${port}/graphql`, port, subgraphs, sql, auditSql, audit, authenticator, signer, policyGateway, seeded, close };
+    return { url: `http://${config.host}:${port}/graphql`, port, subgraphs, governanceUrl: governance.url, sql, auditSql, audit, authenticator, signer, policyGateway, seeded, close };
   } catch (error) {
     await close();
     throw error;
