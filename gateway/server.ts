@@ -86,7 +86,7 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       }
       if (error instanceof ForbiddenError) return sendErrors(res, 403, [{ message: error.message, extensions: { code: error.code } }]);
       if (error instanceof PurposeError) return sendErrors(res, 400, [{ message: error.message, extensions: { code: error.code, validPurposes: error.validPurposes } }]);
-      if (error instanceof RequestBodyError) return sendErrors(res, error.status, [{ message: error.message, extensions: { code: error.code } }]);
+      if (error instanceof RequestBodyError) return sendErrors(res, error.status, [{ message: error.message, extensions: { code: error.code } }], error.status === 413 ? { connection: 'close' } : {});
       throw error;
     }
   };

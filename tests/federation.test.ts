@@ -71,6 +71,21 @@ describe('the federated child view on the embedded store', () => {
     expect(delta('police')).toBe(4);
   });
 
+  it('answers bad requests with a clear error and no data', async () => {
+    const auth = { authorization: `Bearer ${await stack.token('MASH_SOCIAL_WORKER')}`, 'x-purpose': 'SCREENING' };
+    const notJson = await stack.post('{"query": ', auth);
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.errors![0]!.extensions['code']).toBe('BAD_REQUEST');
+    const syntax = await stack.post({ query: '{ child(id: "C000001") { name ' }, auth);
+    expect(syntax.status).toBe(400);
+    expect(syntax.body.errors![0]!.extensions['code']).toBe('GRAPHQL_PARSE_FAILED');
+    const unknownField = await stack.post({ query: '{ child(id: "C000001") { shoeSize } }' }, auth);
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.errors![0]!.extensions['code']).toBe('GRAPHQL_VALIDATION_FAILED');
+    const huge = await stack.post({ query: `{ child(id: "C000001") { name } } # ${'x'.repeat(1_100_000)}` }, auth);
+    expect(huge.status).toBe(413);
+  });
+
   it('serves /healthz and /readyz', async () => {
     const base = stack.url.replace('/graphql', '');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

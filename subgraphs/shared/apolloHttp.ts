@@ -16,11 +16,15 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   if (req.method === 'GET' || req.method === 'HEAD') return undefined;
   const chunks: Buffer[] = [];
   let size = 0;
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new RequestBodyError(`The request body is larger than ${MAX_BODY_BYTES} bytes.`, 413);
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new RequestBodyError(`The request body is larger than ${MAX_BODY_BYTES} bytes.`, 413);
-    chunks.push(chunk as Buffer);
+    // Keep reading (and dropping) past the limit, so the answer reaches a client that is still sending.
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+    else if (size > 8 * MAX_BODY_BYTES) break; // stop reading; the socket closes after the answer
   }
+  if (size > MAX_BODY_BYTES) throw new RequestBodyError(`The request body is larger than ${MAX_BODY_BYTES} bytes.`, 413);
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.length === 0) return undefined;
   try {

@@ -112,7 +112,7 @@ export async function serveSubgraph<C extends object>(options: ServeSubgraphOpti
         onRequest?.(body);
         await runApollo(apollo, req, res, body, async () => context(caller));
       } catch (error) {
-        if (error instanceof RequestBodyError) return sendErrors(res, error.status, [{ message: error.message, extensions: { code: error.code } }]);
+        if (error instanceof RequestBodyError) return sendErrors(res, error.status, [{ message: error.message, extensions: { code: error.code } }], error.status === 413 ? { connection: 'close' } : {});
         if (!res.headersSent) sendErrors(res, 500, [{ message: `${title} failed: ${(error as Error).message}`, extensions: { code: 'INTERNAL_SERVER_ERROR', agency: name } }]);
         else res.destroy();
       }
