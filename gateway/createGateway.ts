@@ -74,6 +74,9 @@ export async function createGateway({ supergraphSdl, services, signer, audit, lo
   const apollo = new ApolloServer<RequestContext>({
     gateway: policyGateway,
     includeStacktraceInErrorResponses: false,
+    // main.ts shuts down in order (the audit log signs its last checkpoint); Apollo's own signal handler
+    // would re-raise the signal and kill the process half-way through.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
     formatError(formatted) {
       // Tag errors from a subgraph with its agency, so a client can tell which record an error is about.

@@ -70,6 +70,9 @@ describe('the audit log across a crash and across processes (real gateway proces
       const { rows } = await sql.query<{ request_id: string; seq: string }>('SELECT request_id, seq FROM audit.events');
       const bySeq = new Map(rows.map((r) => [Number(r.seq), r.request_id]));
       for (const s of traffic.sent) expect(bySeq.get(s.seq), `seq ${s.seq}`).toBe(s.requestId);
+      // The clean stop (SIGTERM) signed a checkpoint at the head: nothing after it is protected by the chain alone.
+      const head = await sql.query<{ events: string; checkpointed: string }>('SELECT (SELECT max(seq) FROM audit.events) AS events, (SELECT max(seq) FROM audit.checkpoints) AS checkpointed');
+      expect(head.rows[0]!.checkpointed).toBe(head.rows[0]!.events);
     } finally {
       await sql.close();
     }

@@ -82,7 +82,7 @@ export interface ServeSubgraphOptions<C> {
 export async function serveSubgraph<C extends object>(options: ServeSubgraphOptions<C>): Promise<RunningSubgraph> {
   const { name, title, sdl, resolvers, context, ready, gatewayKey, port = 0, host = '127.0.0.1', onRequest, maxTokenAgeSeconds } = options;
   const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as never });
-  const apollo = new ApolloServer<C>({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()], introspection: false, includeStacktraceInErrorResponses: false });
+  const apollo = new ApolloServer<C>({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()], introspection: false, includeStacktraceInErrorResponses: false, stopOnTerminationSignals: false });
   await apollo.start();
   const verify = gatewayTokenVerifier(gatewayKey, name, maxTokenAgeSeconds);
 
