@@ -82,7 +82,7 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       await runApollo(apollo, req, res, body, async () => context);
     } catch (error) {
       if (error instanceof AuthenticationError) {
-        return sendErrors(res, 401, [{ message: error.message, extensions: { code: error.code, reason: error.reason } }], { 'www-authenticate': 'Bearer' });
+        return sendErrors(res, error.status, [{ message: error.message, extensions: { code: error.code, reason: error.reason } }], error.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
       }
       if (error instanceof ForbiddenError) return sendErrors(res, 403, [{ message: error.message, extensions: { code: error.code } }]);
       if (error instanceof PurposeError) return sendErrors(res, 400, [{ message: error.message, extensions: { code: error.code, validPurposes: error.validPurposes } }]);

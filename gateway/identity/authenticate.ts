@@ -85,7 +85,8 @@ export async function createAuthenticator(config: AuthConfig, dataDir: string, r
           throw new AuthenticationError(`The token's "${claim}" claim is not accepted.`, reason);
         }
         const known = REASONS[code];
-        if (known) throw new AuthenticationError(known[1], known[0]);
+        if (known) throw new AuthenticationError(known[1], known[0], known[0] === 'KEYS_UNAVAILABLE' ? 503 : 401);
+        if (!code.startsWith('ERR_')) throw new AuthenticationError(`The identity provider's keys could not be fetched: ${(error as Error).message}`, 'KEYS_UNAVAILABLE', 503);
         throw new AuthenticationError('The token could not be verified.', 'TOKEN_INVALID');
       }
       const role = payload['role'];

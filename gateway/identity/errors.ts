@@ -1,8 +1,8 @@
 /** The caller could not be identified: HTTP 401, `extensions.code` UNAUTHENTICATED, no data. */
 export class AuthenticationError extends Error {
   readonly code = 'UNAUTHENTICATED';
-  readonly status = 401;
-  constructor(message: string, readonly reason: string) {
+  /** 401, or 503 when the identity provider's keys cannot be fetched (nobody can be verified, so nobody gets in). */
+  constructor(message: string, readonly reason: string, readonly status: 401 | 503 = 401) {
     super(message);
     this.name = 'AuthenticationError';
   }
