@@ -64,7 +64,7 @@ export const QUERIES: ReadonlyArray<BenchQuery> = [
     caller: FULL_ACCESS,
     operationName: 'ChildList',
     query: `query ChildList($ids: [ID!]!) { children(ids: $ids) { ${LIST_VIEW} } }`,
-    variables: (i) => ({ ids: ids(i * 10, 10) }),
+    variables: (i) => ({ ids: ids(i * 37, 10) }),
     expectedPolicyErrors: new Set(),
   },
   {
@@ -82,7 +82,7 @@ export const QUERIES: ReadonlyArray<BenchQuery> = [
     caller: FULL_ACCESS,
     operationName: 'ChildBatch',
     query: `query ChildBatch($ids: [ID!]!) { children(ids: $ids) { ${FULL_VIEW} } }`,
-    variables: (i) => ({ ids: ids(i * 50, 50) }),
+    variables: (i) => ({ ids: ids(i * 37, 50) }),
     expectedPolicyErrors: new Set(),
   },
 ];

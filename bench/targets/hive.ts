@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +23,9 @@ export function supergraphWithUrls(sdl: string, urls: Record<string, string>): s
  * others); the fixed subgraph token is added in an `onFetch` hook.
  */
 await serveChild<TargetInfo>(async () => {
+  // Under load the runtime hangs more than 10 listeners on shared AbortSignals; Node's leak warning about
+  // that is noise here.
+  setMaxListeners(0);
   const { subgraphUrls } = readTargetEnv();
   const signer = await createSubgraphSigner();
   const token = await baselineTokens(signer, Object.keys(subgraphUrls));

@@ -13,7 +13,7 @@ export interface ClusterInfo extends TargetInfo {
  * Scale-out: a node cluster primary that forks BENCH_WORKERS copies of the policy gateway (targets/policy.ts)
  * on one shared PORT; the primary hands connections to them in turn. Every worker writes the one audit log
  * named by AUDIT_DATABASE_URL and shares DATA_DIR (so the checkpoint key). Workers are forked one after the
- * other, so that each has its own subgraph-signing key id.
+ * other (each to ready), so start-up work does not pile up on the same cores.
  */
 await serveChild<ClusterInfo>(async () => {
   const count = Number(process.env['BENCH_WORKERS'] ?? 2);
