@@ -32,7 +32,7 @@ export async function describeMachine(root: string): Promise<Machine> {
   let postgres = 'unknown';
   try {
     await client.connect();
-    postgres = String((await client.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? 'unknown');
+    postgres = String((await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]?.v ?? 'unknown');
   } finally {
     await client.end().catch(() => {});
   }

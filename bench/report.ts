@@ -19,7 +19,7 @@ interface Results {
   versusHive: Summary[];
   runs: Run[];
   auditThroughput?: { eventsPerSecond: number; events: number; concurrency: number; p50Ms: number; p99Ms: number; transactions: number; largestBatch: number };
-  auditLogD?: { events: number; ok: boolean; problem: unknown };
+  auditLogD?: { events: number; ok: boolean; problem: unknown; sizes?: Array<{ operation: string; role: string; events: number; canonicalBytes: number; subjectRows: number }> };
   scaleOut?: { runs: Array<Run & { processes: number }>; chain: { events: number; ok: boolean; problem: unknown } };
   profiles?: Array<ProfileSummary & { target: string; query: string; seconds: number; rps: number; file: string }>;
   firstStartRssMbC?: number;
@@ -101,6 +101,14 @@ export function renderMarkdown(raw: Record<string, unknown>): string {
     out.push(`${n0(a.eventsPerSecond)} disclosure events/s: ${n0(a.events)} events from ${a.concurrency} concurrent writers, each awaiting its receipt; p50 ${n1(a.p50Ms)} ms, p99 ${n1(a.p99Ms)} ms; ${n0(a.transactions)} transactions (group commit, largest batch ${a.largestBatch}).`);
     if (r.auditLogD) out.push(`The log (d) wrote during the rounds: ${n0(r.auditLogD.events)} events, chain ${r.auditLogD.ok ? 'verifies' : `**does not verify**: ${JSON.stringify(r.auditLogD.problem)}`}.`);
     out.push('');
+    if (r.auditLogD?.sizes?.length) {
+      out.push('One disclosure event per answered request; its size grows with the children in the answer:');
+      out.push('');
+      out.push('| operation | role | events | canonical bytes per event | subject rows per event |');
+      out.push('|---|---|--:|--:|--:|');
+      for (const z of r.auditLogD.sizes) out.push(`| ${z.operation} | ${z.role} | ${n0(z.events)} | ${n0(z.canonicalBytes)} | ${n1(z.subjectRows)} |`);
+      out.push('');
+    }
   }
 
   if (r.scaleOut) {

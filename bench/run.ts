@@ -212,13 +212,28 @@ function layout(targets: RunningTarget[], hostPid: number): string[] {
   ];
 }
 
-async function verifyDatabaseLog(url: string, dataDir: string, expectedAtLeast: number): Promise<{ events: number; ok: boolean; problem: unknown }> {
+interface EventSize {
+  operation: string;
+  role: string;
+  events: number;
+  canonicalBytes: number;
+  subjectRows: number;
+}
+
+async function verifyDatabaseLog(url: string, dataDir: string, expectedAtLeast: number): Promise<{ events: number; ok: boolean; problem: unknown; sizes: EventSize[] }> {
   const sql = await openSql({ url, dataDir: work });
   try {
     const count = Number((await sql.query<{ n: string }>('SELECT count(*)::text AS n FROM audit.events')).rows[0]?.n ?? 0);
+    // How big one disclosure event is, per query of the mix (the operation name is inside the canonical text).
+    const sizes = (await sql.query<{ operation: string; role: string; events: string; bytes: string; subjects: string }>(
+      `SELECT substring(e.canonical from '"name":"(Child[A-Za-z]*)"') AS operation, e.actor_role AS role, count(*)::text AS events,
+              round(avg(octet_length(e.canonical)))::text AS bytes,
+              round(avg((SELECT count(*) FROM audit.event_subjects s WHERE s.seq = e.seq)), 1)::text AS subjects
+       FROM audit.events e GROUP BY 1, 2 ORDER BY 1, 2`,
+    )).rows.map((r) => ({ operation: r.operation ?? '(other)', role: r.role, events: Number(r.events), canonicalBytes: Number(r.bytes), subjectRows: Number(r.subjects) }));
     const keyFile = join(dataDir, 'keys', 'audit-checkpoint.jwk');
     const result: VerifyResult = await verifyLog({ sql }, { publicKeys: await readPublicKeys(publicKeyFileFor(keyFile)), checkpointFile: join(dataDir, 'audit-checkpoints.jsonl') });
-    return { events: count, ok: result.ok && count >= expectedAtLeast, problem: result.ok ? null : result.problem };
+    return { events: count, ok: result.ok && count >= expectedAtLeast, problem: result.ok ? null : result.problem, sizes };
   } finally {
     await sql.close();
   }
