@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expandRecord } from '../gateway/audit/compactRecord.js';
 import { DRY_RUN_RULE } from '../gateway/policy/shapeResponse.js';
 import { startTestStack, type TestStack } from './helpers/stack.js';
 
@@ -26,7 +27,7 @@ describe('dry-run mode (POLICY_MODE=dry-run)', () => {
     const seq = answer.body.extensions!['policy'].auditEvent.seq;
     const { rows } = await stack.auditSql.query<{ canonical: string; mode: string }>('SELECT canonical, mode FROM audit.events WHERE seq = $1', [seq]);
     expect(rows[0]!.mode).toBe('dry-run');
-    const subject = JSON.parse(rows[0]!.canonical).subjects[0];
+    const subject = expandRecord(JSON.parse(rows[0]!.canonical)).subjects[0]!;
     expect(subject.disclosed).toEqual([expect.objectContaining({ coordinate: 'Health.diagnoses', rule: DRY_RUN_RULE, lawfulBasis: [], count: 1 })]);
     expect(subject.withheld).toEqual([expect.objectContaining({ coordinate: 'Health.diagnoses', reason: 'NOT_PERMITTED' })]);
   });

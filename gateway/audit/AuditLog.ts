@@ -7,6 +7,7 @@ import { AuditClosedError, AuditUnavailableError } from './AuditError.js';
 import type { AuditEventInput, AuditEventRecord, AuditReceipt } from './AuditEvent.js';
 import { ensureAuditSchema, lockAudit } from './auditSchema.js';
 import { canonicalJson } from './canonicalJson.js';
+import { compactRecord } from './compactRecord.js';
 import { chainHash, GENESIS_HASH } from './chainHash.js';
 import { issueCheckpoint, type SignedCheckpoint } from './checkpoint.js';
 import { loadCheckpointKey } from './checkpointKey.js';
@@ -150,7 +151,7 @@ export async function openAuditLog(options: AuditLogOptions): Promise<AuditLog> 
     for (const pending of batch) {
       seq++;
       const record: AuditEventRecord = { ...pending.record, logId, seq, prevHash, recordedAt };
-      const canonical = canonicalJson(record);
+      const canonical = canonicalJson(compactRecord(record));
       const hash = chainHash(prevHash, canonical);
       const c = eventColumns(record);
       events.push({

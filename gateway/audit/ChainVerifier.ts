@@ -3,6 +3,7 @@ import type { AuditEventRecord } from './AuditEvent.js';
 import { chainHash, GENESIS_HASH, sha256Hex } from './chainHash.js';
 import { checkpointSignatureValid, decodeCheckpoint, type CheckpointPayload } from './checkpoint.js';
 import { eventColumns, subjectRows, type EventColumns, type SubjectRow } from './eventColumns.js';
+import { expandRecord } from './compactRecord.js';
 
 /** What verification found wrong, by kind. Tests and the CLI match on these codes. */
 export type VerifyProblemCode =
@@ -189,9 +190,9 @@ export class ChainVerifier {
     }
     let body: AuditEventRecord;
     try {
-      body = JSON.parse(row.canonical) as AuditEventRecord;
+      body = expandRecord(JSON.parse(row.canonical) as AuditEventRecord);
     } catch {
-      throw new Failure(seq, { code: 'EDITED', detail: `event ${seq}: the canonical text is not JSON` });
+      throw new Failure(seq, { code: 'EDITED', detail: `event ${seq}: the canonical text is not a readable event` });
     }
     if (typeof body !== 'object' || body === null) throw new Failure(seq, { code: 'EDITED', detail: `event ${seq}: the canonical text is not an event` });
     if (body.seq !== seq) {

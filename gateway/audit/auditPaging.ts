@@ -1,3 +1,4 @@
+import { expandRecord } from './compactRecord.js';
 import { AuditInvalidArgumentError } from './AuditError.js';
 import type { AuditEventNode, AuditEventRecord } from './AuditEvent.js';
 
@@ -37,5 +38,5 @@ export function toConnection<T>(rows: Array<{ seq: number; node: T }>, first: nu
 
 /** Events are served from their canonical bytes, the same bytes the chain protects. */
 export function toEventNode(row: { canonical: string; hash: string }): AuditEventNode {
-  return { ...(JSON.parse(row.canonical) as AuditEventRecord), hash: row.hash };
+  return { ...expandRecord(JSON.parse(row.canonical) as AuditEventRecord), hash: row.hash };
 }

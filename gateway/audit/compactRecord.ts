@@ -1,0 +1,68 @@
+import type { AuditDisclosedField, AuditEventRecord } from './AuditEvent.js';
+
+/** Why values were disclosed, once per event: every disclosed entry of every child points at one of these. */
+export interface Ground {
+  category: string;
+  effect: 'ALLOW' | 'MASK';
+  rule: string;
+  lawfulBasis: string[];
+  gateway: string[];
+}
+
+/**
+ * The stored (and hashed) shape of an event, version 2: the grounds of disclosure (category, effect, rule,
+ * lawful basis, gateway) appear once per event, and each child's disclosed entries name theirs by index. For a
+ * 50-child answer this is about a quarter of the version-1 bytes, which every request writes and hashes.
+ * `expandRecord` turns it back into the full shape; it is a pure function of the stored bytes, so the chain
+ * still protects every field a reader sees.
+ */
+export interface CompactRecord extends Omit<AuditEventRecord, 'v' | 'subjects'> {
+  v: 2;
+  grounds: Ground[];
+  subjects: Array<{
+    childId: string;
+    disclosed: Array<{ coordinate: string; count: number; ground: number }>;
+    withheld: AuditEventRecord['subjects'][number]['withheld'];
+  }>;
+}
+
+export function compactRecord(record: AuditEventRecord): CompactRecord {
+  const grounds: Ground[] = [];
+  const index = new Map<string, number>();
+  const groundOf = (d: AuditDisclosedField): number => {
+    const key = `${d.category}\u0000${d.effect}\u0000${d.rule}\u0000${d.lawfulBasis.join('\u0001')}\u0000${d.gateway.join('\u0001')}`;
+    let i = index.get(key);
+    if (i === undefined) {
+      i = grounds.length;
+      grounds.push({ category: d.category, effect: d.effect, rule: d.rule, lawfulBasis: d.lawfulBasis, gateway: d.gateway });
+      index.set(key, i);
+    }
+    return i;
+  };
+  const { v: _v, subjects, ...rest } = record;
+  return {
+    ...rest,
+    v: 2,
+    subjects: subjects.map((s) => ({ childId: s.childId, disclosed: s.disclosed.map((d) => ({ coordinate: d.coordinate, count: d.count, ground: groundOf(d) })), withheld: s.withheld })),
+    grounds,
+  };
+}
+
+/** The full event from stored bytes of either version. Throws TypeError on a dangling ground index. */
+export function expandRecord(stored: AuditEventRecord | CompactRecord): AuditEventRecord {
+  if ((stored as { v?: unknown }).v !== 2) return stored as AuditEventRecord;
+  const { grounds, subjects, v: _v, ...rest } = stored as CompactRecord;
+  return {
+    ...rest,
+    v: 1,
+    subjects: subjects.map((s) => ({
+      childId: s.childId,
+      disclosed: s.disclosed.map((d) => {
+        const g = grounds[d.ground];
+        if (!g) throw new TypeError(`disclosed entry ${d.coordinate} names ground ${d.ground}, which the event does not hold`);
+        return { coordinate: d.coordinate, category: g.category, effect: g.effect, rule: g.rule, lawfulBasis: g.lawfulBasis, gateway: g.gateway, count: d.count };
+      }),
+      withheld: s.withheld,
+    })),
+  } as AuditEventRecord;
+}
