@@ -57,6 +57,8 @@ export interface Usage {
   cpuMs: Record<string, number>;
   /** Largest RSS seen in the window, summed over a group's processes, in MB. */
   maxRssMb: Record<string, number>;
+  /** CPU ms per second of wall time that processes outside every group used: other work on the machine. */
+  foreignCpuMsPerSecond: number;
 }
 
 /** Samples CPU time and RSS of process groups while a load runs (RSS every 200 ms). */
@@ -71,6 +73,8 @@ export function sampleUsage(groups: ProcessGroup[]): { stop(): Usage } {
     }
   };
   for (const g of groups) startCpu.set(g.label, readCpu(g));
+  const busyBefore = machineBusyMs();
+  const startedAt = performance.now();
   sampleRss();
   const timer = setInterval(sampleRss, 200);
   return {
@@ -84,7 +88,20 @@ export function sampleUsage(groups: ProcessGroup[]): { stop(): Usage } {
         for (const [pid, ms] of readCpu(g)) total += ms - (before.get(pid) ?? 0);
         used[g.label] = total;
       }
-      return { cpuMs: used, maxRssMb: maxRss };
+      const ours = Object.values(used).reduce((a, b) => a + b, 0);
+      const wall = (performance.now() - startedAt) / 1000;
+      return { cpuMs: used, maxRssMb: maxRss, foreignCpuMsPerSecond: Math.max(0, machineBusyMs() - busyBefore - ours) / wall };
     },
   };
+}
+
+/** CPU time the whole machine spent busy (all cores, not idle or iowait), in ms, from /proc/stat. */
+export function machineBusyMs(): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith('cpu ')) ?? '';
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1000) / TICKS;
+  } catch {
+    return 0;
+  }
 }

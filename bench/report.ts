@@ -63,6 +63,14 @@ export function renderMarkdown(raw: Record<string, unknown>): string {
     out.push(`| ${s.query} | (${s.target}) ${r.targets[s.target]?.title ?? ''} | ${n0(s.medianRps)} | ${n1(s.medianP50Ms)} | ${n1(s.medianP99Ms)} | ${s.rpsRatioByRound.map(n2).join(' / ')} | **${n2(s.medianRpsRatio)}** | ${n2(s.medianP99Ratio)} | ${n2(s.medianGatewayCpuMsPerRequest)} | ${n0(s.maxGatewayRssMb)} | ${n0(s.medianAuditEventsPerSecond)} | ${fail ? `**${fail}** (${s.errors}/${s.timeouts}/${s.non2xx}/${s.unexpected})` : '0'} |`);
   }
   out.push('');
+  const disturbed = r.summary.filter((s) => (s.maxForeignCpuMsPerSecond ?? 0) > 100);
+  if (disturbed.length) {
+    out.push(`Other work on the machine (processes outside the bench) used more than 10 % of a core during some runs: ${disturbed.map((s) => `(${s.target}) ${s.query} up to ${n0((s.maxForeignCpuMsPerSecond ?? 0) / 10)} %`).join(', ')}. Those req/s are lower than the machine allows; the CPU-per-request figures are much less affected.`);
+    out.push('');
+  } else {
+    out.push('No other work on the machine took more than 10 % of a core during any timed run.');
+    out.push('');
+  }
   const problems = r.summary.filter((s) => s.firstProblem);
   for (const s of problems) out.push(`- First problem seen on (${s.target}) ${s.query}: \`${cell(s.firstProblem ?? '')}\``);
   if (problems.length) out.push('');

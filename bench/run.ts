@@ -193,12 +193,13 @@ async function measure(host: Host, t: RunningTarget, q: BenchQuery, round: numbe
     query: q.name,
     cpuMsPerRequest: Object.fromEntries(Object.entries(used.cpuMs).map(([k, ms]) => [k, ms / good])),
     gatewayRssMb: used.maxRssMb['gateway'] ?? 0,
+    foreignCpuMsPerSecond: used.foreignCpuMsPerSecond,
     subgraphStatementsPerRequest: Object.entries(statementsAfter).reduce((n, [k, v]) => n + v - (statementsBefore[k] ?? 0), 0) / good,
     auditEvents,
     auditEventsPerSecond: auditEvents === null ? null : auditEvents / result.seconds,
   };
   const flags = result.errors + result.timeouts + result.non2xx + result.unexpected;
-  log(`round ${round} ${q.name.padEnd(10)} (${t.key}) ${result.rps.toFixed(0).padStart(5)} req/s p50 ${result.p50Ms} ms p99 ${result.p99Ms} ms, gateway ${run.cpuMsPerRequest['gateway']?.toFixed(2)} CPU-ms/req, ${run.subgraphStatementsPerRequest.toFixed(1)} SQL/req, RSS ${Math.round(run.gatewayRssMb)} MB${flags ? `, PROBLEMS ${flags}: ${result.firstProblem}` : ''}`);
+  log(`round ${round} ${q.name.padEnd(10)} (${t.key}) ${result.rps.toFixed(0).padStart(5)} req/s p50 ${result.p50Ms} ms p99 ${result.p99Ms} ms, gateway ${run.cpuMsPerRequest['gateway']?.toFixed(2)} CPU-ms/req, ${run.subgraphStatementsPerRequest.toFixed(1)} SQL/req, RSS ${Math.round(run.gatewayRssMb)} MB${used.foreignCpuMsPerSecond > 100 ? `, OTHER LOAD ${Math.round(used.foreignCpuMsPerSecond / 10)}% of a core` : ''}${flags ? `, PROBLEMS ${flags}: ${result.firstProblem}` : ''}`);
   return run;
 }
 

@@ -11,6 +11,8 @@ export interface Run extends LoadResult {
   subgraphStatementsPerRequest: number;
   /** Largest gateway RSS during the run (summed over its processes), MB. */
   gatewayRssMb: number;
+  /** CPU ms per second used meanwhile by processes that are not part of the bench (another job on the machine). */
+  foreignCpuMsPerSecond: number;
   /** Audit events recorded during the run (policy targets only). */
   auditEvents: number | null;
   auditEventsPerSecond: number | null;
@@ -36,6 +38,8 @@ export interface Summary {
   medianGatewayCpuMsPerRequest: number;
   maxGatewayRssMb: number;
   medianAuditEventsPerSecond: number | null;
+  /** The most CPU other processes used during one of these runs, ms per second (1000 = a whole core). */
+  maxForeignCpuMsPerSecond: number;
 }
 
 export function median(values: number[]): number {
@@ -78,6 +82,7 @@ export function summarise(runs: Run[], baseline = 'a', against: string = baselin
       medianGatewayCpuMsPerRequest: median(mine.map((r) => r.cpuMsPerRequest['gateway'] ?? Number.NaN)),
       maxGatewayRssMb: Math.max(...mine.map((r) => r.gatewayRssMb)),
       medianAuditEventsPerSecond: audit.length ? median(audit) : null,
+      maxForeignCpuMsPerSecond: Math.max(...mine.map((r) => r.foreignCpuMsPerSecond ?? 0)),
     };
   });
 }
