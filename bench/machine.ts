@@ -13,6 +13,9 @@ export interface Machine {
   node: string;
   postgres: string;
   packages: Record<string, string>;
+  /** The commit measured, and whether product files differed from it (another engineer may be editing). */
+  commit: string;
+  uncommittedProductFiles: string[];
 }
 
 const PACKAGES = ['@apollo/gateway', '@apollo/server', '@graphql-hive/gateway-runtime', '@graphql-mesh/transport-http', 'graphql', 'autocannon', '@electric-sql/pglite', 'pg', 'jose'];
@@ -51,5 +54,7 @@ export async function describeMachine(root: string): Promise<Machine> {
     node: process.version,
     postgres: `PostgreSQL ${postgres}`,
     packages: Object.fromEntries(PACKAGES.map((p) => [p, version(p)])),
+    commit: run('git', ['-C', root, 'log', '-1', '--format=%h %s']) || 'unknown',
+    uncommittedProductFiles: run('git', ['-C', root, 'status', '--porcelain', '--', 'gateway', 'subgraphs', 'schema']).split('\n').filter(Boolean).map((l) => l.slice(3)),
   };
 }

@@ -42,6 +42,8 @@ export function renderMarkdown(raw: Record<string, unknown>): string {
   out.push('');
   out.push(`Machine: ${m.nproc} cores (\`nproc\`), ${m.cpu}; memory ${m.memory}; ${m.os}; Node ${m.node}; ${m.postgres}. Packages: ${Object.entries(m.packages).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   out.push('');
+  out.push(`Product measured: commit ${m.commit ? `\`${m.commit}\`` : 'unknown'}${m.uncommittedProductFiles?.length ? `, with uncommitted changes in ${m.uncommittedProductFiles.join(', ')}` : ', no uncommitted changes in gateway/, subgraphs/ or schema/'}.`);
+  out.push('');
   out.push('Processes, all on the same cores:');
   out.push('');
   for (const l of r.layout) out.push(`- ${l}`);
