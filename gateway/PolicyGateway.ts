@@ -174,7 +174,8 @@ export class PolicyGateway implements GatewayInterface {
       operation: { name: rc.request.operationName ?? null, hash: plan.queryHash },
       subjects: [...shaped.subjects.values()].map((s) => ({
         childId: s.childId,
-        disclosed: [...s.disclosed.values()].map((d) => ({ coordinate: d.coordinate, category: d.category, effect: d.effect, rule: d.rule, lawfulBasis: [...d.lawfulBasis], gateway: [...d.gateway], count: d.count })),
+        // The log copies what it keeps (toEventRecord), so the policy's own lists are passed as they are.
+        disclosed: [...s.disclosed.values()].map((d) => ({ coordinate: d.coordinate, category: d.category, effect: d.effect, rule: d.rule, lawfulBasis: d.lawfulBasis as string[], gateway: d.gateway as string[], count: d.count })),
         withheld: [...s.withheld.values()].map((w) => ({ coordinate: w.coordinate, category: w.category, reason: w.reason, rule: w.rule })),
       })),
     };

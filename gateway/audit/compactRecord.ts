@@ -28,16 +28,21 @@ export interface CompactRecord extends Omit<AuditEventRecord, 'v' | 'subjects'> 
 
 export function compactRecord(record: AuditEventRecord): CompactRecord {
   const grounds: Ground[] = [];
-  const index = new Map<string, number>();
+  // Grounds by rule, category and effect; a subgraph's narrowing may give one rule another basis per field,
+  // so the lists are compared too. No string is built per entry: a 50-child event has thousands of them.
+  const byRule = new Map<string, number[]>();
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   const groundOf = (d: AuditDisclosedField): number => {
-    const key = `${d.category}\u0000${d.effect}\u0000${d.rule}\u0000${d.lawfulBasis.join('\u0001')}\u0000${d.gateway.join('\u0001')}`;
-    let i = index.get(key);
-    if (i === undefined) {
-      i = grounds.length;
-      grounds.push({ category: d.category, effect: d.effect, rule: d.rule, lawfulBasis: d.lawfulBasis, gateway: d.gateway });
-      index.set(key, i);
+    const key = `${d.rule}\u0000${d.category}\u0000${d.effect}`;
+    let candidates = byRule.get(key);
+    if (!candidates) byRule.set(key, (candidates = []));
+    for (const i of candidates) {
+      const g = grounds[i]!;
+      if (same(g.lawfulBasis, d.lawfulBasis) && same(g.gateway, d.gateway)) return i;
     }
-    return i;
+    grounds.push({ category: d.category, effect: d.effect, rule: d.rule, lawfulBasis: d.lawfulBasis, gateway: d.gateway });
+    candidates.push(grounds.length - 1);
+    return grounds.length - 1;
   };
   const { v: _v, subjects, ...rest } = record;
   return {

@@ -8,10 +8,87 @@ import type { AuditEventInput, AuditEventRecord } from './AuditEvent.js';
  * Strings must be well-formed Unicode without NUL: PostgreSQL text cannot hold NUL, and a lone surrogate
  * would be stored differently from its canonical JSON, which verification would report as tampering.
  */
-export function toEventRecord(
-  input: AuditEventInput,
-  assigned: { logId: string; seq: number; prevHash: string; eventId: string; recordedAt: string },
-): AuditEventRecord {
+export function toEventRecord(input: AuditEventInput, assigned: Assigned): AuditEventRecord {
+  return fastRecord(input, assigned) ?? checkedRecord(input, assigned);
+}
+
+type Assigned = { logId: string; seq: number; prevHash: string; eventId: string; recordedAt: string };
+
+/** Strings already found well-formed: coordinates, categories, rules and bases repeat in every event. */
+const known = new Set<string>();
+
+function ok(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  if (known.has(value)) return true;
+  if (value.includes('\u0000') || LONE_SURROGATE.test(value)) return false;
+  if (value.length <= 200) {
+    if (known.size >= 20_000) known.clear();
+    known.add(value);
+  }
+  return true;
+}
+
+const okList = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => ok(v) && v.length > 0);
+const okOpt = (value: unknown): boolean => value === null || value === undefined || ok(value);
+
+/**
+ * The hot path (an event for a 50-child answer has thousands of entries): the same checks and the same copy
+ * as `checkedRecord`, without building a path name for every value. Returns null at the first problem, and
+ * `checkedRecord` then names it.
+ */
+function fastRecord(input: AuditEventInput, assigned: Assigned): AuditEventRecord | null {
+  const e = input as unknown as Record<string, any>;
+  if (typeof e !== 'object' || e === null || typeof e.actor !== 'object' || e.actor === null || Array.isArray(e.actor)) return null;
+  if (typeof e.operation !== 'object' || e.operation === null || Array.isArray(e.operation) || !Array.isArray(e.subjects)) return null;
+  if (e.kind !== 'DISCLOSURE' && e.kind !== 'GOVERNANCE_ACCESS') return null;
+  if (e.mode !== 'enforce' && e.mode !== 'dry-run') return null;
+  if (typeof e.breakGlass !== 'boolean' || e.governance !== undefined) return null;
+  const nonEmpty = (v: unknown) => ok(v) && v.length > 0;
+  if (!nonEmpty(e.requestId) || !nonEmpty(e.actor.sub) || !nonEmpty(e.actor.role) || !nonEmpty(e.policyVersion) || !nonEmpty(e.operation.hash)) return null;
+  if (!okOpt(e.actor.name) || !okOpt(e.actor.org) || !okOpt(e.purpose) || !okOpt(e.caseRef) || !okOpt(e.justification) || !okOpt(e.operation.name)) return null;
+  const subjects: AuditEventRecord['subjects'] = [];
+  const seen = new Set<string>();
+  for (const s of e.subjects as any[]) {
+    if (typeof s !== 'object' || s === null || Array.isArray(s) || !Array.isArray(s.disclosed) || !Array.isArray(s.withheld)) return null;
+    if (!nonEmpty(s.childId) || seen.has(s.childId)) return null;
+    seen.add(s.childId);
+    const disclosed: AuditEventRecord['subjects'][number]['disclosed'] = [];
+    for (const f of s.disclosed as any[]) {
+      if (typeof f !== 'object' || f === null || Array.isArray(f) || !Number.isSafeInteger(f.count) || f.count < 0) return null;
+      if (!nonEmpty(f.coordinate) || !nonEmpty(f.category) || !nonEmpty(f.rule) || (f.effect !== 'ALLOW' && f.effect !== 'MASK')) return null;
+      if (!okList(f.lawfulBasis) || !okList(f.gateway)) return null;
+      disclosed.push({ coordinate: f.coordinate, category: f.category, effect: f.effect, rule: f.rule, lawfulBasis: [...f.lawfulBasis], gateway: [...f.gateway], count: f.count });
+    }
+    const withheld: AuditEventRecord['subjects'][number]['withheld'] = [];
+    for (const f of s.withheld as any[]) {
+      if (typeof f !== 'object' || f === null || Array.isArray(f) || !nonEmpty(f.coordinate) || !nonEmpty(f.reason) || !okOpt(f.category) || !okOpt(f.rule)) return null;
+      withheld.push({ coordinate: f.coordinate, category: f.category ?? null, reason: f.reason, rule: f.rule ?? null });
+    }
+    subjects.push({ childId: s.childId, disclosed, withheld });
+  }
+  return {
+    v: 1,
+    logId: assigned.logId,
+    seq: assigned.seq,
+    prevHash: assigned.prevHash,
+    eventId: assigned.eventId,
+    recordedAt: assigned.recordedAt,
+    kind: e.kind,
+    requestId: e.requestId,
+    actor: { sub: e.actor.sub, name: e.actor.name ?? null, role: e.actor.role, org: e.actor.org ?? null },
+    purpose: e.purpose ?? null,
+    caseRef: e.caseRef ?? null,
+    justification: e.justification ?? null,
+    breakGlass: e.breakGlass,
+    mode: e.mode,
+    policyVersion: e.policyVersion,
+    operation: { name: e.operation.name ?? null, hash: e.operation.hash },
+    subjects,
+  };
+}
+
+/** Checks every field, naming the first that is wrong (TypeError), and copies the documented ones. */
+export function checkedRecord(input: AuditEventInput, assigned: Assigned): AuditEventRecord {
   const e = input as unknown as Record<string, unknown>;
   if (typeof e !== 'object' || e === null) throw new TypeError('audit event must be an object');
   const kind = oneOf(e.kind, ['DISCLOSURE', 'GOVERNANCE_ACCESS'] as const, 'kind');
