@@ -78,6 +78,16 @@ describe('identity from an identity provider', () => {
     expect(await reason(auth, `Bearer ${await token(keys[2]!)}`)).toBe('KEYS_UNAVAILABLE');
   });
 
+  it('stops accepting a remembered token once it expires', async () => {
+    const auth = await createAuthenticator({ kind: 'jwks-url', url, issuer: ISSUER, audience: AUDIENCE, clockTolerance: 0 }, dir, ROLES);
+    const k = keys[2]!;
+    const shortLived = await new SignJWT({ role: 'MASH_SOCIAL_WORKER' }).setProtectedHeader({ alg: k.alg, kid: k.jwk.kid! }).setSubject('alice').setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime(Math.floor(Date.now() / 1000) + 2).sign(k.privateKey);
+    expect(await reason(auth, `Bearer ${shortLived}`)).toBe('accepted');
+    expect(await reason(auth, `Bearer ${shortLived}`)).toBe('accepted');
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(await reason(auth, `Bearer ${shortLived}`)).toBe('TOKEN_EXPIRED');
+  });
+
   it('refuses a token whose role the gateway does not serve', async () => {
     const auth = await createAuthenticator({ kind: 'jwks-url', url, issuer: ISSUER, audience: AUDIENCE, clockTolerance: 5 }, dir, ROLES);
     expect(await reason(auth, `Bearer ${await token(keys[2]!, { role: 'JANITOR' })}`)).toBe('FORBIDDEN');
