@@ -61,7 +61,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, agencies: ReadonlyArray<Agenc
     if (!raw) return null;
     try {
       const u = new URL(raw);
-      if (!protocols.includes(u.protocol)) problems.push(`${name}: expected a ${protocols.join(' or ')} URL, got ${u.protocol}`);
+      if (!protocols.includes(u.protocol)) {
+        problems.push(`${name}: expected a ${protocols.join(' or ')} URL, got ${u.protocol}`);
+        return null;
+      }
       return raw;
     } catch {
       problems.push(`${name}: "${raw.replace(/:[^:@/]*@/, ':***@')}" is not a URL`);
@@ -87,10 +90,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, agencies: ReadonlyArray<Agenc
   }
 
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
-  url('AUDIT_DATABASE_URL', ['postgres:', 'postgresql:']);
+  const auditUrl = url('AUDIT_DATABASE_URL', ['postgres:', 'postgresql:']);
   let audit: AuditConfig | null = null;
   try {
-    audit = readAuditConfig({ ...env, DATA_DIR: resolve(env['DATA_DIR'] || './data') });
+    // The URLs were checked above; hand on only valid ones, so one bad variable is reported once.
+    audit = readAuditConfig({ ...env, DATA_DIR: resolve(env['DATA_DIR'] || './data'), DATABASE_URL: databaseUrl ?? undefined, AUDIT_DATABASE_URL: auditUrl ?? undefined });
   } catch (error) {
     problems.push((error as Error).message);
   }

@@ -72,7 +72,8 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
     if (req.method !== 'POST' && req.method !== 'GET') {
       return sendErrors(res, 405, [{ message: 'Use POST (or GET for queries) on /graphql.', extensions: { code: 'METHOD_NOT_ALLOWED' } }], { allow: 'GET, POST' });
     }
-    const requestId = /^[A-Za-z0-9._-]{8,64}$/.test(header(req, 'x-request-id') ?? '') ? (header(req, 'x-request-id') as string) : randomUUID();
+    const given = header(req, 'x-request-id');
+    const requestId = given && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
     try {
       const caller = await authenticator.authenticate(header(req, 'authorization') ?? undefined);

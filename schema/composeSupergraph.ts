@@ -1,6 +1,5 @@
 import { composeServices } from '@apollo/composition';
-import { Supergraph } from '@apollo/federation-internals';
-import { parse, type GraphQLSchema } from 'graphql';
+import { parse } from 'graphql';
 import { readAnnotations } from '../gateway/policy/annotations.js';
 import { checkPolicy, checkSubgraphConflicts } from '../gateway/policy/checks.js';
 import { PolicyDefinitionError } from '../gateway/policy/errors.js';
@@ -54,11 +53,9 @@ export function composeSupergraph(inputs: ComposeInput[], sources: { vocabularyT
     return { supergraphSdl: null, errors: [...result.errors.map((e) => `composition: ${e.message}`), ...conflicts], hints: [], policy: null };
   }
   const hints = result.hints.map((h) => h.toString());
-  let apiSchema: GraphQLSchema;
   let policy: Policy | null = null;
   try {
-    apiSchema = Supergraph.build(result.supergraphSdl).apiSchema().toGraphQLJSSchema();
-    policy = Policy.fromSources(apiSchema, { supergraphSdl: result.supergraphSdl, ...sources });
+    policy = Policy.fromSupergraph({ supergraphSdl: result.supergraphSdl, ...sources });
     errors.push(...checkPolicy(policy));
   } catch (error) {
     if (error instanceof PolicyDefinitionError) errors.push(...error.problems);

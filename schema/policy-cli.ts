@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { Supergraph } from '@apollo/federation-internals';
 import { accessMatrix, diffAccess, matrixMarkdown } from '../gateway/policy/accessMatrix.js';
 import { PolicyDefinitionError } from '../gateway/policy/errors.js';
 import { Policy } from '../gateway/policy/Policy.js';
@@ -12,8 +11,7 @@ import { SUPERGRAPH_PATH } from '../gateway/stack.js';
  */
 const [command, ...args] = process.argv.slice(2);
 const sdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
-const schema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
-const load = (agreementFile?: string) => Policy.fromSources(schema, { supergraphSdl: sdl, ...(agreementFile ? { agreementText: readFileSync(agreementFile, 'utf8') } : {}) }).assertValid();
+const load = (agreementFile?: string) => Policy.fromSupergraph({ supergraphSdl: sdl, ...(agreementFile ? { agreementText: readFileSync(agreementFile, 'utf8') } : {}) }).assertValid();
 
 try {
   if (command === 'matrix') {

@@ -46,6 +46,10 @@ describe('configuration', () => {
     );
   });
 
+  it('reports a bad database URL once, not again for the audit log that falls back to it', () => {
+    expect(problems({ DATABASE_URL: 'mysql://x@y/z' })).toEqual([expect.stringMatching(/^DATABASE_URL: expected a postgres: or postgresql: URL/)]);
+  });
+
   it('refuses two servers on one port', () => {
     expect(problems({ PORT: '4000', POLICE_PORT: '4002' })).toEqual([expect.stringMatching(/^POLICE_PORT=4002 clashes with|^EDUCATION_PORT=4002 clashes with POLICE_PORT/)]);
   });

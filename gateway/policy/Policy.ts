@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Supergraph } from '@apollo/federation-internals';
 import { isAbstractType, isObjectType, type GraphQLCompositeType, type GraphQLSchema } from 'graphql';
 import { AGREEMENT_FILE, loadAgreement, type Agreement, type Rule } from './agreement.js';
 import { readAnnotations, type Annotated, type Annotations, type Narrowing } from './annotations.js';
@@ -31,7 +32,6 @@ export class Policy {
     readonly agreement: Agreement,
     readonly vocabulary: Vocabulary,
     version: string,
-    readonly problems: readonly string[],
   ) {
     this.version = version;
     for (const type of Object.values(schema.getTypeMap())) {
@@ -50,10 +50,17 @@ export class Policy {
     const vocabulary = loadVocabulary(vocabularyText);
     const agreement = loadAgreement(vocabulary, agreementText);
     const version = createHash('sha256').update(sources.supergraphSdl).update('\0').update(vocabularyText).update('\0').update(agreementText).digest('hex');
-    const problems: string[] = [];
-    const policy = new Policy(schema, readAnnotations(sources.supergraphSdl), agreement, vocabulary, version, problems);
-    problems.push(...policy.compileProblems);
-    return policy;
+    return new Policy(schema, readAnnotations(sources.supergraphSdl), agreement, vocabulary, version);
+  }
+
+  /** The same, building the API schema from the supergraph (for the compose step, the CLI and tests). */
+  static fromSupergraph(sources: PolicySources): Policy {
+    return Policy.fromSources(Supergraph.build(sources.supergraphSdl).apiSchema().toGraphQLJSSchema(), sources);
+  }
+
+  /** What the compose checks would refuse in the annotations themselves (narrowings, double classification). */
+  get problems(): readonly string[] {
+    return this.compileProblems;
   }
 
   /** Throws when the policy has problems: the gateway never serves under a policy it cannot read. */
@@ -62,7 +69,7 @@ export class Policy {
     return this;
   }
 
-  private compileProblems: string[] = [];
+  private readonly compileProblems: string[] = [];
 
   private compileField(typeName: string, fieldName: string): FieldPolicy | null {
     const coordinate = `${typeName}.${fieldName}`;

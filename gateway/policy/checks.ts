@@ -42,26 +42,17 @@ export function checkPolicy(policy: Policy): string[] {
   }
 
   for (const [coordinate] of annotations.fields) {
-    const [typeName, fieldName] = coordinate.split('.') as [string, string];
-    const type = schema.getType(typeName);
-    if (!type) continue;
-    if (isInterfaceType(type)) {
+    const type = schema.getType(coordinate.split('.')[0] as string);
+    if (type && isInterfaceType(type)) {
       problems.push(`${coordinate}: classify the fields of the implementing types, not the interface (the strictest of them applies to the interface)`);
-      continue;
-    }
-    if (isObjectType(type)) {
-      const field = type.getFields()[fieldName];
-      if (field && isNonNullType(field.type) && policy.fields.has(coordinate)) {
-        problems.push(`${coordinate}: a classified field must be nullable, so that withholding it does not null its parent`);
-      }
     }
   }
-  for (const [coordinate, fp] of policy.fields) {
+  // Every classified coordinate, by its own @classify or its type's.
+  for (const coordinate of policy.fields.keys()) {
     const [typeName, fieldName] = coordinate.split('.') as [string, string];
-    const field = (schema.getType(typeName) as { getFields?: () => Record<string, { type: unknown }> }).getFields?.()[fieldName];
-    if (field && isNonNullType(field.type) && !annotations.fields.has(coordinate) && fp) {
-      problems.push(`${coordinate}: a classified field must be nullable (its type ${typeName} is classified)`);
-    }
+    const type = schema.getType(typeName);
+    const field = type && isObjectType(type) ? type.getFields()[fieldName] : undefined;
+    if (field && isNonNullType(field.type)) problems.push(`${coordinate}: a classified field must be nullable, so that withholding it does not null its parent`);
   }
 
   problems.push(...uncovered(schema, policy));

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { Supergraph } from '@apollo/federation-internals';
 import { isAbstractType, type GraphQLCompositeType } from 'graphql';
 import { Policy } from '../../gateway/policy/Policy.js';
 import type { Access, Decision } from '../../gateway/policy/decide.js';
@@ -8,7 +7,7 @@ import { SUPERGRAPH_PATH } from '../../gateway/stack.js';
 /** The policy compiled from the committed supergraph and the schema/ files, as the gateway compiles it. */
 export function committedPolicy(): Policy {
   const sdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
-  return Policy.fromSources(Supergraph.build(sdl).apiSchema().toGraphQLJSSchema(), { supergraphSdl: sdl }).assertValid();
+  return Policy.fromSupergraph({ supergraphSdl: sdl }).assertValid();
 }
 
 export function decisionAt(policy: Policy, coordinate: string, access: Access): Decision | null {
